@@ -1,0 +1,53 @@
+"""Run every notebook's tests with nbdev and print one line per notebook, then `N passed, N failed`.
+
+Used by `make test`. Cells flagged with a `tst_flags` flag from settings.ini (slow, cuda) are skipped
+unless named in --flags. Each worker process gets an equal share of the CPU threads.
+"""
+import argparse, os, sys, time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+
+def run_one(path, flags, threads):
+    os.environ.setdefault('OMP_NUM_THREADS', str(threads))
+    os.environ.setdefault('HF_HUB_OFFLINE', '1')
+    os.environ.setdefault('MPLBACKEND', 'Agg')
+    from nbdev.config import get_config
+    from nbdev.test import test_nb
+    cfg = get_config()
+    start = time.time()
+    os.chdir(cfg.nbs_path)
+    ok, _ = test_nb(path, skip_flags=cfg.tst_flags.split(), force_flags=flags.split(), basepath=cfg.config_path)
+    return ok, time.time() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('paths', nargs='*', help='notebooks to test (default: every nbs/*.ipynb not starting with _)')
+    parser.add_argument('--flags', default='', help='space-separated test flags to run, e.g. "slow"')
+    parser.add_argument('--workers', type=int, default=2, help='notebooks tested at once')
+    args = parser.parse_args()
+    root = Path(__file__).resolve().parent.parent
+    paths = [Path(p).resolve() for p in args.paths] or sorted(
+        p for p in (root / 'nbs').glob('*.ipynb') if not p.name.startswith('_'))
+    threads = max(1, (os.cpu_count() or 1) // max(1, args.workers))
+    start, passed, failed = time.time(), [], []
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+        futures = {pool.submit(run_one, str(p), args.flags, threads): p for p in paths}
+        for fut in as_completed(futures):
+            p = futures[fut]
+            try:
+                ok, secs = fut.result()
+            except Exception as e:  # a crashed worker counts as a failure of that notebook
+                ok, secs = False, 0.0
+                print(f'ERROR {p.name}: {e!r}', file=sys.stderr)
+            (passed if ok else failed).append(p.name)
+            print(f"{'PASS' if ok else 'FAIL'} {p.name} ({secs:.0f} s)", flush=True)
+    print(f'total wall time {time.time() - start:.0f} s')
+    if failed: print('failed notebooks: ' + ', '.join(sorted(failed)))
+    print(f'{len(passed)} passed, {len(failed)} failed')
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == '__main__':
+    main()
