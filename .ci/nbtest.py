@@ -17,7 +17,12 @@ def run_one(path, flags, threads):
     cfg = get_config()
     start = time.time()
     os.chdir(cfg.nbs_path)
-    ok, _ = test_nb(path, skip_flags=cfg.tst_flags.split(), force_flags=flags.split(), basepath=cfg.config_path)
+    # nbdev's IPython shell replaces sys.modules['__main__'], which the worker needs to unpickle its next job
+    main_module = sys.modules['__main__']
+    try:
+        ok, _ = test_nb(Path(path), skip_flags=cfg.tst_flags.split(), force_flags=flags.split(), basepath=cfg.config_path)
+    finally:
+        sys.modules['__main__'] = main_module
     return ok, time.time() - start
 
 
