@@ -431,7 +431,7 @@ def _summary_row(cfg, results, run_dir, status, error=''):
                status=status, error=error, run_dir=str(run_dir))
     return row
 
-# %% ../nbs/08_cli.ipynb #0aa70c5c
+# %% ../nbs/08_cli.ipynb #f40cd0e3
 def _print_table(rows: list[tuple[str, str]]) -> None:
     width = max(len(k) for k, _ in rows)
     for k, v in rows:
@@ -458,7 +458,6 @@ def kd_train(
     _print_table([('teacher top-1', _fmt(results.get('teacher_top1'))), ('student top-1', _fmt(results['top1'])),
                   ('student top-5', _fmt(results['top5'])), ('strategy', cfg.distill.strategy),
                   ('student', cfg.student.arch), ('run folder', str(run_dir))])
-    return run_dir
 
 
 @call_parse
@@ -479,7 +478,6 @@ def kd_evaluate(
     _print_table([(k, _fmt(results.get(k))) for k in ('top1', 'top5', 'loss', 'per_class_mean', 'teacher_top1',
                                                       'student_attn_in_box', 'teacher_attn_in_box', 'n_images')]
                  + [('written', str(Path(run) / f'eval_{split}.json'))])
-    return results
 
 
 @call_parse
@@ -498,4 +496,3 @@ def kd_experiments(
     print(markdown_table(df))
     sweep = read_sweep(config)
     print(f"\nsummary: {Path(sweep['out_dir']) / sweep['name'] / 'summary.md'} ({time.time() - start:.0f} s)")
-    return df
