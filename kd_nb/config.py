@@ -178,7 +178,7 @@ def _coerce(value, tp, key: str):
         raise ConfigError(f'{key}: expected a string, got {value!r}')
     raise ConfigError(f'{key}: unsupported field type {_type_name(tp)}')
 
-# %% ../nbs/00_config.ipynb #67b86dbc
+# %% ../nbs/00_config.ipynb #abc5ef45
 def _fields(cls) -> dict:
     hints = typing.get_type_hints(cls)
     return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
@@ -196,10 +196,14 @@ def all_keys(cls=None, prefix: str = '') -> list[str]:
     return keys
 
 
-def _unknown_key_error(key: str) -> ConfigError:
+def _unknown_key_error(key: str, siblings=()) -> ConfigError:
     keys = all_keys()
-    leaf = key.split('.')[-1]
-    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+    prefix, _, leaf = key.rpartition('.')
+    prefix = prefix + '.' if prefix else ''
+    # a misspelt name is first compared with the other names at its own level ('trian' -> 'train')
+    close = [prefix + n for n in difflib.get_close_matches(leaf, list(siblings), n=1, cutoff=0.6)]
+    if not close:
+        close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
     close += [k for k in keys if k.split('.')[-1] == leaf and k not in close]
     if not close:
         leaves = {k.split('.')[-1]: k for k in keys}
@@ -216,7 +220,7 @@ def _build(cls, values: dict, prefix: str = ''):
     for key, value in values.items():
         full = f'{prefix}{key}'
         if key not in fields:
-            raise _unknown_key_error(full)
+            raise _unknown_key_error(full, fields)
         tp = fields[key]
         if dataclasses.is_dataclass(tp):
             kwargs[key] = _build(tp, value or {}, full + '.')
