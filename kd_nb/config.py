@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 class ConfigError(ValueError):
     "An invalid configuration key or value; the message names the key, the value and the fix."
 
-# %% ../nbs/00_config.ipynb #00922871
+# %% ../nbs/00_config.ipynb #dda67c37
 STRATEGIES = ('none', 'logit', 'attention', 'combined')
 TEACHER_HEADS = ('zero_shot', 'linear_probe')
 HEAD_FUSIONS = ('mean', 'max', 'min')
@@ -103,6 +103,7 @@ class TrainConfig:
     precision: str = 'auto'  # auto (bf16 on CUDA that supports it, else fp32), fp32, bf16 or fp16
     compile: bool = False  # wrap the student in torch.compile
     checkpoint_every: int = 0  # also save a resumable checkpoint every N training steps (0: only at epoch ends)
+    save_epochs: bool = False  # also save the student's weights after every epoch as checkpoints/epoch_<n>.safetensors
 
 
 @dataclass
