@@ -572,13 +572,14 @@ def cached_dataloaders(
     new.index = dls.index
     return new
 
-# %% ../nbs/10_cache.ipynb #f2c13451
+# %% ../nbs/10_cache.ipynb #6be61a53
 class ReplayDrawCallback(Callback):
     "Make a `CachedViewDataLoader` replay draw `epoch mod K` in every epoch, also after resuming at a later epoch."
     order = -10  # before the training loader is iterated
 
     def before_epoch(self):
         loader = self.dls.train
+        loader = getattr(loader, 'dl', loader)  # fastai's DistributedDL wraps the loader it splits
         if isinstance(loader, CachedViewDataLoader):
             loader.passes = self.epoch
 
