@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 class ConfigError(ValueError):
     "An invalid configuration key or value; the message names the key, the value and the fix."
 
-# %% ../nbs/00_config.ipynb #dda67c37
+# %% ../nbs/00_config.ipynb #7810354b
 STRATEGIES = ('none', 'logit', 'attention', 'combined')
 TEACHER_HEADS = ('zero_shot', 'linear_probe')
 HEAD_FUSIONS = ('mean', 'max', 'min')
@@ -102,6 +102,7 @@ class TrainConfig:
     device: str = 'auto'  # auto, cpu, cuda or cuda:N
     precision: str = 'auto'  # auto (bf16 on CUDA that supports it, else fp32), fp32, bf16 or fp16
     compile: bool = False  # wrap the student in torch.compile
+    grad_checkpointing: bool = False  # recompute the student's activations in the backward pass to save memory
     checkpoint_every: int = 0  # also save a resumable checkpoint every N training steps (0: only at epoch ends)
     save_epochs: bool = False  # also save the student's weights after every epoch as checkpoints/epoch_<n>.safetensors
 
@@ -237,7 +238,7 @@ def config_from_dict(values: dict | None = None, validate: bool = True) -> Confi
         validate_config(cfg)
     return cfg
 
-# %% ../nbs/00_config.ipynb #59da4cb8
+# %% ../nbs/00_config.ipynb #4191ee67
 def _check_choice(problems: list, key: str, value, choices):
     if value not in choices:
         close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
@@ -321,10 +322,6 @@ def validate_config(cfg: Config) -> Config:
         p.append(f'train.checkpoint_every: must be 0 (off) or a number of steps, got {tr.checkpoint_every}')
     _check_choice(p, 'eval_split', cfg.eval_split, ('test', 'val'))
     _check_choice(p, 'teacher_cache', cfg.teacher_cache, CACHE_MODES)
-    # TODO: wire kd_nb.cache.TeacherCache into kd_nb.cli.train and run_sweep; until then only 'off' runs
-    if cfg.teacher_cache in ('build', 'use'):
-        p.append(f"teacher_cache: {cfg.teacher_cache!r} is not available from kd_train or kd_experiments yet; "
-                 'set teacher_cache=off, or build a kd_nb.cache.TeacherCache in Python and pass its teacher_outputs to kd_learner')
     if cfg.cache_draws < 1:
         p.append(f'cache_draws: must be at least 1, got {cfg.cache_draws}')
     if not cfg.name or any(c in cfg.name for c in '/\\'):
