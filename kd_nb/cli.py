@@ -163,7 +163,7 @@ def load_student(cfg: Config, num_classes: int, weights) -> torch.nn.Module:
     student.load_state_dict(state)
     return student
 
-# %% ../nbs/08_cli.ipynb #b75ef2f9
+# %% ../nbs/08_cli.ipynb #471fc939
 def configure_logging(run_dir=None, level=logging.INFO) -> logging.Handler | None:
     "Log kd_nb messages to stderr, and to `run_dir/train.log` when given; return the file handler."
     root = logging.getLogger('kd_nb')
@@ -293,8 +293,11 @@ def log_skipped_images(*datasets) -> dict:
 
 
 def _log_epoch(learn, row):
-    names = list(learn.recorder.metric_names)
-    logger.info('epoch ' + ', '.join(f'{n} {v:.4f}' if isinstance(v, float) else f'{n} {v}' for n, v in zip(names, row)))
+    "Log one row of the recorder (epoch, losses, metrics, time), each value after its column name."
+    parts = []
+    for name, value in zip(learn.recorder.metric_names, row):
+        parts.append(f'{name} {value:.4f}' if isinstance(value, float) else f'{name} {value}')
+    logger.info(', '.join(parts))
 
 
 def write_json(path, values: dict) -> Path:
