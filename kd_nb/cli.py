@@ -163,7 +163,7 @@ def load_student(cfg: Config, num_classes: int, weights) -> torch.nn.Module:
     student.load_state_dict(state)
     return student
 
-# %% ../nbs/08_cli.ipynb #471fc939
+# %% ../nbs/08_cli.ipynb #3026a66f
 def configure_logging(run_dir=None, level=logging.INFO) -> logging.Handler | None:
     "Log kd_nb messages to stderr, and to `run_dir/train.log` when given; return the file handler."
     root = logging.getLogger('kd_nb')
@@ -216,15 +216,15 @@ def _train(cfg, run_dir, teacher, progress, resume=False, device=None):
         run_on_main(save_config, cfg, run_dir / 'config.yaml')
     seed_everything(cfg.train.seed)
     device = resolve_device(cfg.train.device) if device is None else device
-    with main_process_first():  # the main process writes the sample or downloads CUB; the others then read it
+    with main_process_first():  # the main process writes the sample or downloads CUB, then the others read it
         dls, eval_dl = build_dataloaders(cfg, device)
     logger.info('run %s: %d training, %d validation, %d %s images, %d classes, device %s', run_dir.name,
                 len(dls.train.dataset), len(dls.valid.dataset), len(eval_dl.dataset), cfg.eval_split, dls.c, device)
     if teacher is None:
-        with main_process_first():  # the main process writes the small CLIP and fits the probe; the others load them
+        with main_process_first():  # the main process writes the small CLIP and fits the probe, then the others load them
             teacher = prepare_teacher(cfg, dls, run_dir, device)
     k = cfg.distill
-    # without a distillation term the teacher is never asked during training, so there is nothing to cache
+    # without a distillation term the teacher does not run during training, so there is nothing to cache
     cache_mode = cfg.teacher_cache if k.strategy != 'none' else 'off'
     cache = load_or_build_cache_once(cache_mode, teacher, dls, cfg.cache_dir, draws=cfg.cache_draws,
                                      seed=cfg.train.seed, fusion=cfg.teacher.fusion,
@@ -420,7 +420,7 @@ def finished_runs(sweep_dir) -> dict:
             done[json.loads(marker.read_text())['key']] = folder
     return done
 
-# %% ../nbs/08_cli.ipynb #0b03fafb
+# %% ../nbs/08_cli.ipynb #1db3f626
 SUMMARY_COLUMNS = ['run', 'student', 'strategy', 'seed', 'top1', 'top5', 'per_class_mean', 'teacher_top1',
                    'student_attn_in_box', 'teacher_attn_in_box', 'params', 'train_time_s', 'status', 'error', 'run_dir']
 
@@ -436,14 +436,22 @@ def summarize_sweep(rows: list[dict], sweep_dir) -> 'pd.DataFrame':
     return df
 
 
+def _table_cell(value) -> str:
+    "Format one summary value: blank when missing, three decimals for fractions, one decimal for other floats."
+    if value is None or (isinstance(value, float) and value != value):
+        return ''
+    if isinstance(value, float):
+        return f'{value:.3f}' if abs(value) <= 1 else f'{value:.1f}'
+    return str(value)
+
+
 def markdown_table(df) -> str:
-    "The main columns of a sweep summary as a Markdown table."
+    "Return the main columns of a sweep summary as a Markdown table."
     cols = ['student', 'strategy', 'seed', 'top1', 'top5', 'per_class_mean', 'teacher_top1', 'student_attn_in_box',
             'params', 'train_time_s', 'status']
-    fmt = lambda v: f'{v:.3f}' if isinstance(v, float) and v == v and abs(v) < 10 else ('' if v is None or v != v else str(v))
     lines = ['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)]
     for _, row in df.iterrows():
-        lines.append('| ' + ' | '.join(fmt(row[c]) for c in cols) + ' |')
+        lines.append('| ' + ' | '.join(_table_cell(row[c]) for c in cols) + ' |')
     return '\n'.join(lines)
 
 
@@ -476,7 +484,7 @@ def plot_sweep(df, fname=None):
         plt.close(fig)
     return fig
 
-# %% ../nbs/08_cli.ipynb #572249d9
+# %% ../nbs/08_cli.ipynb #ed98a5c3
 def run_sweep(path,  # sweep YAML file
               progress: bool = False,  # show fastai progress bars for every run
              ) -> 'pd.DataFrame':
@@ -531,15 +539,18 @@ def _summary_row(cfg, results, run_dir, status, error=''):
                status=status, error=error, run_dir=str(run_dir))
     return row
 
-# %% ../nbs/08_cli.ipynb #50c68efa
+# %% ../nbs/08_cli.ipynb #88afce0e
 def _print_table(rows: list[tuple[str, str]]) -> None:
     width = max(len(k) for k, _ in rows)
     for k, v in rows:
         print(f'{k:<{width}}  {v}')
 
 
-def _fmt(v) -> str:
-    return 'n/a' if v is None or (isinstance(v, float) and v != v) else (f'{v:.4f}' if isinstance(v, float) else str(v))
+def _fmt(value) -> str:
+    "Format a value of the console summary: n/a when missing, four decimals for floats."
+    if value is None or (isinstance(value, float) and value != value):
+        return 'n/a'
+    return f'{value:.4f}' if isinstance(value, float) else str(value)
 
 
 @call_parse
