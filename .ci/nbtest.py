@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 
-def run_one(path, flags, threads, keep_tmp=False):
+def run_one(path, flags, threads, tmp_root, keep_tmp=False):
     os.environ.setdefault('OMP_NUM_THREADS', str(threads))
     os.environ.setdefault('HF_HUB_OFFLINE', '1')
     os.environ.setdefault('MPLBACKEND', 'Agg')
@@ -21,7 +21,7 @@ def run_one(path, flags, threads, keep_tmp=False):
     os.chdir(cfg.nbs_path)
     # nbdev's IPython shell replaces sys.modules['__main__'], which the worker needs to unpickle its next job
     main_module = sys.modules['__main__']
-    scratch = tempfile.mkdtemp(prefix=f'kd_nb-test-{Path(path).stem}-')
+    scratch = tempfile.mkdtemp(prefix=f'{Path(path).stem}-', dir=tmp_root)
     old_tmpdir = os.environ.get('TMPDIR')
     os.environ['TMPDIR'] = tempfile.tempdir = scratch  # the processes that tests launch inherit TMPDIR
     try:
@@ -52,8 +52,10 @@ def main():
         p for p in (root / 'nbs').glob('*.ipynb') if not p.name.startswith('_'))
     threads = max(1, (os.cpu_count() or 1) // max(1, args.workers))
     start, passed, failed = time.time(), [], []
+    # one parent folder, so that files written after a notebook's folder was removed go with it at the end
+    tmp_root = tempfile.mkdtemp(prefix='kd_nb-tests-')
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        futures = {pool.submit(run_one, str(p), args.flags, threads, args.keep_tmp): p for p in paths}
+        futures = {pool.submit(run_one, str(p), args.flags, threads, tmp_root, args.keep_tmp): p for p in paths}
         for fut in as_completed(futures):
             p = futures[fut]
             try:
@@ -63,6 +65,8 @@ def main():
                 print(f'ERROR {p.name}: {e!r}', file=sys.stderr)
             (passed if ok else failed).append(p.name)
             print(f"{'PASS' if ok else 'FAIL'} {p.name} ({secs:.0f} s)", flush=True)
+    if not args.keep_tmp:
+        shutil.rmtree(tmp_root, ignore_errors=True)
     print(f'total wall time {time.time() - start:.0f} s')
     if failed: print('failed notebooks: ' + ', '.join(sorted(failed)))
     print(f'{len(passed)} passed, {len(failed)} failed')
