@@ -230,7 +230,7 @@ def _build_lock(folder: Path):
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
-# %% ../nbs/10_cache.ipynb #e851e5b1
+# %% ../nbs/10_cache.ipynb #04f5e4ed
 class TeacherCache:
     "Teacher logits and rollout maps recorded per image and augmentation draw, in memory-mapped files under one folder per cache key."
     def __init__(self,
@@ -242,7 +242,7 @@ class TeacherCache:
         if not manifest_path.is_file():
             raise FileNotFoundError(f'{manifest_path} not found, so {self.path} is not a teacher-output cache. '
                                     'Build one with TeacherCache.build(teacher, dls, cache_dir).')
-        self.manifest = json.loads(manifest_path.read_text())
+        self.manifest = _read_manifest(manifest_path)
         self.settings = self.manifest['settings']
         self.key = self.manifest['key']
         self.preload_bytes = preload_bytes
@@ -273,7 +273,7 @@ class TeacherCache:
                           for s, v in self.manifest['splits'].items())
         return f'TeacherCache({self.path}, {parts}, {self.num_classes} classes, maps={self.has_maps}, topk={self.topk})'
 
-# %% ../nbs/10_cache.ipynb #08041b26
+# %% ../nbs/10_cache.ipynb #5f071565
 def _array_specs(settings: dict, items: int, draws: int) -> dict:
     "Return {name: (shape, dtype)} of one split's arrays."
     n_classes = len(settings['class_names'])
@@ -289,13 +289,34 @@ def _array_specs(settings: dict, items: int, draws: int) -> dict:
     return specs
 
 
+def _read_manifest(path: Path) -> dict:
+    "Return the manifest of a cache folder, raising ValueError with the fix when the file is damaged."
+    fix = f'Delete the folder {Path(path).parent} and build the cache again with teacher_cache=build.'
+    try:
+        manifest = json.loads(Path(path).read_text())
+    except ValueError as e:
+        raise ValueError(f'The cache manifest {path} is damaged ({e}). {fix}') from e
+    if not isinstance(manifest, dict) or not {'key', 'settings', 'splits'} <= set(manifest):
+        raise ValueError(f'The cache manifest {path} is damaged: it lacks key, settings or splits. {fix}')
+    return manifest
+
+
 def _open_split_arrays(folder: Path, split: str, specs: dict, writable: bool) -> dict:
     "Open (and, when writable, create) the memory-mapped arrays of `split`."
+    files = {name: folder / f'{split}_{name}.npy' for name in specs}
+    missing = sorted(file.name for file in files.values() if not file.exists())
+    if missing and len(missing) < len(files):  # some arrays were written and others are gone
+        raise ValueError(f'The cache {folder} is damaged: {", ".join(missing)} missing. '
+                         'Delete the folder and build the cache again with teacher_cache=build.')
     arrays = {}
     for name, (shape, dtype) in specs.items():
-        file = folder / f'{split}_{name}.npy'
+        file = files[name]
         if file.exists():
-            array = np.load(file, mmap_mode='r+' if writable else 'r')
+            try:
+                array = np.load(file, mmap_mode='r+' if writable else 'r')
+            except (ValueError, OSError) as e:  # a truncated file, e.g. from a build that ran out of disk space
+                raise ValueError(f'{file} is damaged ({e}). Delete the folder {folder} and build the cache again '
+                                 'with teacher_cache=build.') from e
             if array.shape != shape or array.dtype != dtype:
                 raise ValueError(f'{file} contains {array.dtype} {array.shape}, expected {np.dtype(dtype)} {shape}. '
                                  f'Delete the folder {folder} and build the cache again.')
@@ -312,7 +333,7 @@ def _split_datasets(dls) -> dict:
     valid = dls.valid.dataset if len(getattr(dls, 'loaders', [])) > 1 else None
     return {'train': dls.train.dataset, 'valid': valid}
 
-# %% ../nbs/10_cache.ipynb #92abd0e3
+# %% ../nbs/10_cache.ipynb #0a86fa8d
 @patch(cls_method=True)
 def build(cls: TeacherCache,
     teacher,                       # `CLIPTeacher`; with `attention=True` the rollout maps are stored too
@@ -336,7 +357,7 @@ def build(cls: TeacherCache,
     with _build_lock(folder):
         manifest_path = folder / 'manifest.json'
         if manifest_path.exists():
-            manifest = json.loads(manifest_path.read_text())
+            manifest = _read_manifest(manifest_path)
             if manifest['key'] != key:
                 raise ValueError(f'{manifest_path} has key {manifest["key"]}, not {key}. Delete {folder} and build again.')
         else:
@@ -583,17 +604,17 @@ class ReplayDrawCallback(Callback):
         if isinstance(loader, CachedViewDataLoader):
             loader.passes = self.epoch
 
-# %% ../nbs/10_cache.ipynb #0b188f1d
+# %% ../nbs/10_cache.ipynb #c7630067
 def _closest_difference(cache_dir: Path, settings: dict) -> str:
     "Describe how `settings` differ from those of the most similar cache under `cache_dir`."
     best = None
     for manifest_path in sorted(Path(cache_dir).glob('*/manifest.json')):
-        found = json.loads(manifest_path.read_text())['settings']
+        found = _read_manifest(manifest_path)['settings']
         differing = sorted(k for k in set(found) | set(settings) if found.get(k) != settings.get(k))
         if best is None or len(differing) < len(best[1]):
             best = (manifest_path.parent, differing)
     if best is None:
-        return f'{cache_dir} holds no cache.'
+        return f'{cache_dir} contains no cache.' if Path(cache_dir).is_dir() else f'{cache_dir} does not exist.'
     return f'The closest cache, {best[0]}, differs in: {", ".join(best[1])}.'
 
 
@@ -638,12 +659,18 @@ def load_or_build_cache(
         raise ValueError(f'teacher_cache={mode!r} is invalid. Use one of {", ".join(CACHE_MODES)}.')
     if mode == 'off':
         return None
+    for folder in (Path(cache_dir), *Path(cache_dir).parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise NotADirectoryError(f'cache_dir={str(cache_dir)!r}: {folder} is a file, not a folder. '
+                                         'Set cache_dir to a folder, e.g. cache_dir=.kd_cache.')
+            break
     args = dict(draws=draws, seed=seed, fusion=fusion, discard_ratio=discard_ratio, topk=topk)
     if mode == 'use':
         return open_cache(teacher, dls, cache_dir, **args)
     return TeacherCache.build(teacher, dls, cache_dir, progress=progress, **args)
 
-# %% ../nbs/10_cache.ipynb #80839677
+# %% ../nbs/10_cache.ipynb #4277d86e
 def precision_callbacks(
     precision: str = 'auto',  # auto, fp32, bf16 or fp16 (the config's `train.precision`)
     device=None,              # training device (default: fastai's default_device())
@@ -668,7 +695,7 @@ def precision_callbacks(
         return [], 'fp32'
     return [MixedPrecision(amp_mode=precision)], precision
 
-# %% ../nbs/10_cache.ipynb #faaa938a
+# %% ../nbs/10_cache.ipynb #88415969
 def _stage_hooks_fire(student) -> bool:
     "Whether a forward pass of `student` records one map per attention stage plus the last map."
     mode = student.training

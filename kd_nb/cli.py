@@ -163,7 +163,7 @@ def load_student(cfg: Config, num_classes: int, weights) -> torch.nn.Module:
     student.load_state_dict(state)
     return student
 
-# %% ../nbs/08_cli.ipynb #3026a66f
+# %% ../nbs/08_cli.ipynb #6ff8c1ba
 def configure_logging(run_dir=None, level=logging.INFO) -> logging.Handler | None:
     "Log kd_nb messages to stderr, and to `run_dir/train.log` when given; return the file handler."
     root = logging.getLogger('kd_nb')
@@ -202,6 +202,11 @@ def train(cfg: Config,  # resolved config
     handler = configure_logging(run_dir if main else None, level=logging.INFO if main else logging.WARNING)
     try:
         return _train(cfg, run_dir, teacher, progress, resume, device)
+    except Exception:
+        if handler is not None:  # the traceback goes to train.log, while kd_train prints a one-line message
+            handler.handle(logging.LogRecord(logger.name, logging.ERROR, '', 0, 'run %s failed', (run_dir.name,),
+                                             sys.exc_info()))
+        raise
     finally:
         if handler is not None:
             logging.getLogger('kd_nb').removeHandler(handler)
@@ -236,6 +241,9 @@ def _train(cfg, run_dir, teacher, progress, resume=False, device=None):
         student = build_student(cfg.student.arch, dls.c, pretrained=cfg.student.pretrained,
                                 attn_stages=cfg.student.attn_stages, channels_last=cfg.student.channels_last).to(device)
     student = apply_speed_options(student, compile=cfg.train.compile, grad_checkpointing=cfg.train.grad_checkpointing)
+    if cfg.train.compile and device.type == 'cpu':
+        logger.warning('train.compile=true on CPU: the first steps generate and compile C++ kernels, which can take '
+                       'minutes, so it pays off only on long runs')
     precision_cbs, precision = precision_callbacks(launcher_precision(cfg.train.precision), device)
     logger.info('training in %s', precision)
     learn = kd_learner(dls, student, teacher, strategy=k.strategy, lr=cfg.train.lr, wd=cfg.train.wd, path=run_dir,
@@ -306,7 +314,7 @@ def write_json(path, values: dict) -> Path:
     Path(path).write_text(json.dumps(clean, indent=2))
     return Path(path)
 
-# %% ../nbs/08_cli.ipynb #9ff1acdc
+# %% ../nbs/08_cli.ipynb #bbe2d2e4
 def read_run_config(run_dir) -> Config:
     "The resolved config saved in `run_dir/config.yaml`."
     run_dir = Path(run_dir)
@@ -327,6 +335,8 @@ def evaluate_run(run_dir,  # run folder written by `train`
         raise ValueError(f'invalid split {split!r}; expected test or val')
     cfg = read_run_config(run_dir)
     if data is not None:
+        if not Path(data).exists():  # a missing folder would otherwise receive a new generated sample
+            raise FileNotFoundError(f'data path {data} not found; pass the CUB_200_2011 folder or a CUB-format sample')
         cfg.data.path = str(data)
     cfg.eval_split = split
     weights = run_dir / 'student.safetensors'
@@ -539,7 +549,7 @@ def _summary_row(cfg, results, run_dir, status, error=''):
                status=status, error=error, run_dir=str(run_dir))
     return row
 
-# %% ../nbs/08_cli.ipynb #88afce0e
+# %% ../nbs/08_cli.ipynb #cc1baa35
 def _print_table(rows: list[tuple[str, str]]) -> None:
     width = max(len(k) for k, _ in rows)
     for k, v in rows:
@@ -573,7 +583,8 @@ def kd_train(
         sys.exit(f'kd_train: {e}')
     try:
         run_dir, results = train(cfg, run_dir=resume, progress=not quiet, resume=resume is not None)
-    except (NonFiniteLossError, CheckpointError, FileExistsError, FileNotFoundError) as e:
+    except (ConfigError, NonFiniteLossError, CheckpointError, ValueError, OSError) as e:
+        # OSError covers missing files, a file where a folder belongs and a full disk
         sys.exit(f'kd_train: {e}')
     shutdown_distributed()
     if not is_main_process():
@@ -597,7 +608,7 @@ def kd_evaluate(
     configure_logging()
     try:
         results = evaluate_run(run, split=split, data=data, progress=not quiet)
-    except (ConfigError, FileNotFoundError, ValueError) as e:
+    except (ConfigError, ValueError, OSError) as e:
         sys.exit(f'kd_evaluate: {e}')
     _print_table([(k, _fmt(results.get(k))) for k in ('top1', 'top5', 'loss', 'per_class_mean', 'teacher_top1',
                                                       'student_attn_in_box', 'teacher_attn_in_box', 'n_images')]
@@ -614,7 +625,7 @@ def kd_experiments(
     start = time.time()
     try:
         df = run_sweep(config)
-    except (ConfigError, FileNotFoundError) as e:
+    except (ConfigError, ValueError, OSError) as e:
         sys.exit(f'kd_experiments: {e}')
     shutdown_distributed()
     if not is_main_process():

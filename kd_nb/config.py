@@ -122,7 +122,7 @@ class Config:
     distill: DistillConfig = field(default_factory=DistillConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
 
-# %% ../nbs/00_config.ipynb #44002082
+# %% ../nbs/00_config.ipynb #8bcabee1
 _TRUE = {'true', 'yes', 'on', '1'}
 _FALSE = {'false', 'no', 'off', '0'}
 
@@ -175,7 +175,10 @@ def _coerce(value, tp, key: str):
                 pass
         raise ConfigError(f'{key}: expected a number, got {value!r}')
     if tp is str:
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        if isinstance(value, bool):
+            # YAML 1.1 reads a bare off or on (also no, yes) as a boolean, so `teacher_cache: off` arrives as False
+            return 'on' if value else 'off'
+        if isinstance(value, (str, int, float)):
             return str(value)
         raise ConfigError(f'{key}: expected a string, got {value!r}')
     raise ConfigError(f'{key}: unsupported field type {_type_name(tp)}')
@@ -400,7 +403,7 @@ def load_config(path=None, overrides=(), base: dict | None = None) -> Config:
     logger.debug('loaded config from %s with %d overrides', path, len(overrides or ()))
     return cfg
 
-# %% ../nbs/00_config.ipynb #dcad3b06
+# %% ../nbs/00_config.ipynb #f1280499
 def config_to_dict(cfg: Config) -> dict:
     "Nested dictionary of every setting in `cfg`."
     return dataclasses.asdict(cfg)
