@@ -60,7 +60,7 @@ def uses_attention(strategy: str) -> bool:
     "Whether `strategy` has an attention distillation term."
     return strategy in ('attention', 'combined')
 
-# %% ../nbs/06_distill.ipynb #30e0031a
+# %% ../nbs/06_distill.ipynb #bc4b8d82
 class DistillationCallback(Callback):
     "Add logit and attention distillation terms from a frozen `teacher` to the training loss of a fastai `Learner`."
     order = 20
@@ -87,6 +87,7 @@ class DistillationCallback(Callback):
         store_attr()
         self.terms = ['ce'] + (['kd'] if uses_logits(strategy) else []) + (['attn'] if uses_attention(strategy) else [])
         self._reset_sums()
+        self._maps_checked = False
 
     # the teacher stays out of pickles: an exported learner holds the student only
     def __getstate__(self):
@@ -125,6 +126,7 @@ class DistillationCallback(Callback):
 
     def before_train(self):
         self._reset_sums()
+        self._maps_checked = False  # check the student's map sizes again on the first batch of the epoch
 
     def after_train(self):
         # each process trained on its own shard, so the recorded means cover the items of all processes
@@ -158,10 +160,21 @@ class DistillationCallback(Callback):
             t_map = self.teacher_map().float()
             grid = tuple(self.attn_grid) if self.attn_grid else tuple(t_map.shape[-2:])
             t_map = match_grid(t_map, grid, mode=self.attn_resize)
-            s_maps = student_attention_maps(unwrap_model(self.model).feature_maps, grid, p=self.attn_p,
-                                            mode=self.attn_resize)
+            feature_maps = unwrap_model(self.model).feature_maps
+            if not self._maps_checked:
+                self._warn_single_cell_maps(feature_maps)
+            s_maps = student_attention_maps(feature_maps, grid, p=self.attn_p, mode=self.attn_resize)
             terms['attn'] = attention_loss(s_maps, t_map, kind=self.attn_loss)
         return terms
+
+    def _warn_single_cell_maps(self, feature_maps):
+        "Warn once per epoch when a student feature map has one spatial cell, which makes its attention map constant."
+        self._maps_checked = True
+        sizes = [tuple(f.shape[-2:]) for f in feature_maps]
+        if any(h * w == 1 for h, w in sizes):
+            logger.warning('student feature maps of sizes %s at this image size: a 1x1 map gives a constant attention '
+                           'map, so the attention loss cannot train it. Use larger images, or add an earlier stage '
+                           'with student.attn_stages=[-2]', sizes)
 
     def after_loss(self):
         if not self.training:
