@@ -698,7 +698,7 @@ def precision_callbacks(
         return [], 'fp32'
     return [MixedPrecision(amp_mode=precision)], precision
 
-# %% ../nbs/10_cache.ipynb #33973495
+# %% ../nbs/10_cache.ipynb #89ac07f7
 def _stage_hooks_fire(student) -> bool:
     "Whether a forward pass of `student` records one map per attention stage plus the last map."
     mode = student.training
@@ -713,6 +713,7 @@ def _stage_hooks_fire(student) -> bool:
 
 def _in_backward() -> bool:
     "Whether the autograd engine is running a backward pass on this thread."
+    # NOTE: a private PyTorch function, checked with torch 2.14; its -1 means no backward pass is running
     return torch._C._current_graph_task_id() != -1
 
 
