@@ -278,7 +278,7 @@ def _model_is_finite(model) -> bool:
     return all(bool(torch.isfinite(value).all()) for value in unwrap_model(model).state_dict().values()
                if value.is_floating_point())
 
-# %% ../nbs/11_checkpoint.ipynb #98801b1e
+# %% ../nbs/11_checkpoint.ipynb #fa47c38e
 class CheckpointCallback(Callback):
     "Write `checkpoints/last.pt` after each epoch (and every `every_steps` steps) and keep the best epoch in `best.pt`."
     order = 65
@@ -356,7 +356,7 @@ class CheckpointCallback(Callback):
                 raise OSError(e.errno, f'copying {path} to {best_path} failed ({e.strerror or e}); both files are '
                               f'intact, and best.pt is still the earlier best epoch. Free disk space in {path.parent} '
                               'and resume the run') from e
-            logger.info('epoch %d: %s improved to %.6g, copied to %s', self.epoch, self.monitor,
+            logger.info('epoch %d: %s improved to %.6g, kept as %s', self.epoch, self.monitor,
                         self.best['value'], best_path)
 
     def _update_best(self) -> bool:
