@@ -264,7 +264,7 @@ def config_from_dict(values: dict | None = None, validate: bool = True) -> Confi
         validate_config(cfg)
     return cfg
 
-# %% ../nbs/00_config.ipynb #4191ee67
+# %% ../nbs/00_config.ipynb #c1c7969f
 def _check_choice(problems: list, key: str, value, choices):
     if value not in choices:
         close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
@@ -292,8 +292,9 @@ def validate_config(cfg: Config) -> Config:
     d, t, s, k, tr = cfg.data, cfg.teacher, cfg.student, cfg.distill, cfg.train
     if d.img_size < 16:
         p.append(f'data.img_size: must be at least 16 pixels, got {d.img_size}')
-    if d.batch_size < 1:
-        p.append(f'data.batch_size: must be at least 1, got {d.batch_size}')
+    if d.batch_size < 2:
+        p.append(f'data.batch_size: must be at least 2, because the BatchNorm layers of CNN students need two images '
+                 f'per training batch; got {d.batch_size}')
     if not 0 < d.val_pct < 1:
         p.append(f'data.val_pct: must be between 0 and 1 (exclusive), got {d.val_pct}; 0.1 holds out 10% of the training split')
     if d.num_workers is not None and d.num_workers < 0:
