@@ -47,7 +47,7 @@ __all__ = ['logger', 'SWEEP_KEYS', 'SUMMARY_COLUMNS', 'EXPECTED_ERRORS', 'seed_e
            'evaluate_run', 'read_sweep', 'expand_runs', 'run_config', 'run_key', 'run_name', 'finished_runs',
            'summarize_sweep', 'markdown_table', 'plot_sweep', 'run_sweep', 'kd_train', 'kd_evaluate', 'kd_experiments']
 
-# %% ../nbs/08_cli.ipynb #db2155e9
+# %% ../nbs/08_cli.ipynb #dbcbd314
 logger = logging.getLogger(__name__)
 
 
@@ -72,6 +72,12 @@ def resolve_device(name: str = 'auto') -> torch.device:
 
 def new_run_dir(out_dir, name: str) -> Path:
     "Create and return a fresh `out_dir/<name>-<YYYYmmdd-HHMMSS>` folder; an existing folder is never reused."
+    for folder in (Path(out_dir), *Path(out_dir).parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise NotADirectoryError(f'out_dir={str(out_dir)!r}: {folder} is a file, not a folder. '
+                                         'Set out_dir to a folder, e.g. out_dir=runs.')
+            break
     stamp = datetime.now().strftime('%Y%m%d-%H%M%S')
     base = Path(out_dir) / f'{name}-{stamp}'
     path, n = base, 1
