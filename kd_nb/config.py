@@ -23,7 +23,7 @@ import yaml
 __all__ = ['logger', 'STRATEGIES', 'TEACHER_HEADS', 'HEAD_FUSIONS', 'RESIZE_MODES', 'PRECISIONS', 'CACHE_MODES',
            'DEFAULT_TEMPLATES', 'ConfigError', 'DataConfig', 'TeacherConfig', 'StudentConfig', 'DistillConfig',
            'TrainConfig', 'Config', 'load_yaml', 'all_keys', 'config_from_dict', 'validate_config', 'parse_override',
-           'merge_dotted', 'deep_merge', 'load_config', 'config_to_dict', 'save_config']
+           'merge_dotted', 'deep_merge', 'load_config', 'config_to_dict', 'save_config', 'check_folder_setting']
 
 # %% ../nbs/00_config.ipynb #beafaaa5
 logger = logging.getLogger(__name__)
@@ -439,3 +439,16 @@ def save_config(cfg: Config, path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(config_to_dict(cfg), sort_keys=False), encoding='utf-8')
     return path
+
+# %% ../nbs/00_config.ipynb #5280cb67
+def check_folder_setting(key: str,  # the setting's name, e.g. out_dir
+                         path,  # its value: a folder that may not exist yet
+                         example: str,  # a good value to suggest, e.g. runs
+                        ) -> None:
+    "Raise NotADirectoryError when `path` or its nearest existing parent is a file rather than a folder."
+    for folder in (Path(path), *Path(path).parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise NotADirectoryError(f'{key}={str(path)!r}: {folder} is a file, not a folder. '
+                                         f'Set {key} to a folder, e.g. {key}={example}.')
+            return

@@ -24,10 +24,10 @@ from .config import STRATEGIES
 from .losses import attention_loss, kd_loss
 
 # %% auto #0
-__all__ = ['logger', 'unwrap_model', 'sum_across_processes', 'uses_logits', 'uses_attention', 'DistillationCallback',
-           'top5_accuracy', 'kd_learner']
+__all__ = ['logger', 'unwrap_model', 'collective_device', 'sum_across_processes', 'uses_logits', 'uses_attention',
+           'DistillationCallback', 'top5_accuracy', 'kd_learner']
 
-# %% ../nbs/06_distill.ipynb #d955d664
+# %% ../nbs/06_distill.ipynb #2b769a7a
 logger = logging.getLogger(__name__)
 
 
@@ -40,12 +40,18 @@ def unwrap_model(model):
         model = inner
 
 
+def collective_device() -> torch.device:
+    "Return the device of tensors sent through the process group: NCCL moves CUDA tensors only, gloo CPU tensors."
+    if dist.get_backend() == 'nccl':
+        return torch.device('cuda', torch.cuda.current_device())
+    return torch.device('cpu')
+
+
 def sum_across_processes(sums: dict, count: int) -> tuple[dict, int]:
     "Sum per-term totals and an item count over the processes of a launched run; return them unchanged in a single process."
     if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
         return dict(sums), count
-    device = torch.device('cuda', torch.cuda.current_device()) if dist.get_backend() == 'nccl' else torch.device('cpu')
-    values = torch.tensor([*sums.values(), count], dtype=torch.float64, device=device)
+    values = torch.tensor([*sums.values(), count], dtype=torch.float64, device=collective_device())
     dist.all_reduce(values)
     totals = values.tolist()
     return dict(zip(sums, totals[:-1])), int(totals[-1])
