@@ -5,11 +5,11 @@ with ViT-B/32 sizes and random weights, batches of 32 at 224 px and 2 torch thre
 that a change of machine load reaches all of them alike, and each reports its median over `--reps` repetitions after
 one warm-up:
 
-  student_step        ResNet-18 forward, cross-entropy, backward and Adam step (what every variant pays)
-  teacher_naive       teacher forward in train mode with autograd recording (the `naive_teacher` variant)
-  teacher_kd_nb       kd_nb's frozen teacher under `torch.inference_mode()` (the `kd_live` variant)
-  teacher_kd_nb_attn  the same teacher loaded with eager attention, returning its attention weights
-  cache_read          the logits of one batch read from a `TeacherCache`
+  student_step        ResNet-18 forward, cross-entropy, backward and Adam step (what every variant pays).
+  teacher_naive       teacher forward in train mode with autograd recording (the `naive_teacher` variant).
+  teacher_kd_nb       kd_nb's frozen teacher under `torch.inference_mode()` (the `kd_live` variant).
+  teacher_kd_nb_attn  the same teacher loaded with eager attention, returning its attention weights.
+  cache_read          the logits of one batch read from a `TeacherCache`.
 
 It then prints the step-time ratios that these parts allow at best, and the operators that take the most CPU time
 in one forward pass of each teacher, from `torch.profiler`.
